@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Usage: bench-soak [--cycles N] [--windows N] [--max-growth-kb K] [--quiet]
+ *                   [--instances]
  *
  *   --cycles N         start/cancel cycles of a training run (default 1000): each starts the
  *                      runner on a worker thread, as the window does, with a run record in a
@@ -14,12 +15,19 @@
  *                      in builds with the GUI, and it needs a display: run it under xvfb-run)
  *   --max-growth-kb K  exit status 1 if the resident set grew by more than K KiB per cycle
  *                      after the warm-up (default 8)
+ *   --instances        after the window cycles, list the GObject types with live instances
+ *                      (needs a GLib built with debugging and GOBJECT_DEBUG=instance-count):
+ *                      a type whose count grows with the cycles is what leaks
+ * Each closed window must be finalized (a weak reference checks it); the number that were not
+ * is reported as windows_alive=….
  *
- * The resident set (VmRSS, after malloc_trim) is measured after a warm-up of 5 % of the
- * cycles and at the end; growth is reported per phase as key=value lines:
- *   phase=train cycles=1000 rss_start_kb=… rss_end_kb=… growth_kb=… growth_per_cycle_kb=…
- * plus progress lines every 10 % (unless --quiet). A leak of a few hundred bytes per cycle is
- * visible here as a steady climb; allocator noise is not.
+ * The resident set (VmRSS, after malloc_trim) is measured after every cycle; after a warm-up
+ * of 10 % of the cycles (caches filling) the growth per cycle is the least-squares slope of
+ * those measurements, which a steady leak shows and the allocator's (or the GPU driver's)
+ * ups and downs do not. Reported per phase as key=value lines:
+ *   phase=train cycles=1000 rss_start_kb=… rss_end_kb=… rss_min_kb=… rss_max_kb=…
+ *   growth_per_cycle_kb=…
+ * plus progress lines every 10 % (unless --quiet).
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -38,6 +46,13 @@
 #endif
 
 static gboolean quiet;
+static gboolean instances;
+
+/* the resident set after each cycle past the warm-up, for the trend */
+typedef struct
+{
+  GArray *rss;     /* of double, KiB */
+} Samples;
 
 /* the resident set, in KiB, after giving freed memory back */
 static long
@@ -103,14 +118,24 @@ run_job (gpointer data)
 }
 
 /* Returns FALSE if a cycle went wrong (not cancelled, not completed, or an error). */
+static void
+sample (Samples *samples, int cycle, int cycles)
+{
+  double kb;
+
+  if (cycle + 1 <= MAX (cycles / 10, 1))
+    return;
+  kb = (double) rss_kb ();
+  g_array_append_val (samples->rss, kb);
+}
+
 static gboolean
-train_cycles (int cycles, int *by_status, long *rss_start, long *rss_end)
+train_cycles (int cycles, int *by_status, Samples *samples)
 {
   g_autoptr (LbExperiment) e = soak_experiment ();
   g_autoptr (GRand) rand = g_rand_new_with_seed (1);
   g_autoptr (GError) error = NULL;
   g_autofree char *runs = g_dir_make_tmp ("lb-soak-XXXXXX", &error);
-  int warmup = MAX (cycles / 20, 1);
   gboolean ok = TRUE;
   LbRunnerOptions opt;
 
@@ -121,7 +146,6 @@ train_cycles (int cycles, int *by_status, long *rss_start, long *rss_end)
     }
   lb_runner_options_init (&opt);
   opt.runs_dir = runs;
-  *rss_start = -1;
   for (int c = 0; c < cycles; c++)
     {
       Job job = { 0 };
@@ -167,12 +191,10 @@ train_cycles (int cycles, int *by_status, long *rss_start, long *rss_end)
       g_clear_error (&job.error);
       lb_runner_free (job.runner);
 
-      if (c + 1 == warmup)
-        *rss_start = rss_kb ();
+      sample (samples, c, cycles);
       if (!quiet && (c + 1) % MAX (cycles / 10, 1) == 0)
         printf ("progress phase=train cycle=%d rss_kb=%ld\n", c + 1, rss_kb ());
     }
-  *rss_end = rss_kb ();
   lb_archive_remove_tree (runs, NULL);
   return ok;
 }
@@ -180,6 +202,19 @@ train_cycles (int cycles, int *by_status, long *rss_start, long *rss_end)
 /* ---- window open/close --------------------------------------------------------------------- */
 
 #ifdef LB_SOAK_WINDOW
+static void
+list_instances (GType type, int depth)
+{
+  guint n = 0;
+  g_autofree GType *children = g_type_children (type, &n);
+  int count = g_type_get_instance_count (type);
+
+  if (count > 0)
+    printf ("instances type=%s count=%d\n", g_type_name (type), count);
+  for (guint i = 0; i < n; i++)
+    list_instances (children[i], depth + 1);
+}
+
 static void
 pump (void)
 {
@@ -192,24 +227,31 @@ pump (void)
     }
 }
 
-static gboolean
-window_cycles (int cycles, long *rss_start, long *rss_end)
+static void
+window_finalized (gpointer data, GObject *where_the_object_was)
 {
+  (*(int *) data)--;
+}
+
+static gboolean
+window_cycles (int cycles, Samples *samples)
+{
+  int alive = 0;
   static const char *const views[] = { "data", "model", "train", "compare", "inspect" };
   g_autoptr (LbApplication) app = lb_application_new ();
   g_autoptr (GError) error = NULL;
-  int warmup = MAX (cycles / 20, 1);
 
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     {
       fprintf (stderr, "bench-soak: %s\n", error->message);
       return FALSE;
     }
-  *rss_start = -1;
   for (int c = 0; c < cycles; c++)
     {
       LbWindow *window = lb_window_new (app);
 
+      alive++;
+      g_object_weak_ref (G_OBJECT (window), window_finalized, &alive);
       gtk_window_present (GTK_WINDOW (window));
       pump ();
       for (gsize v = 0; v < G_N_ELEMENTS (views); v++)
@@ -219,28 +261,48 @@ window_cycles (int cycles, long *rss_start, long *rss_end)
         }
       gtk_window_destroy (GTK_WINDOW (window));
       pump ();
-      if (c + 1 == warmup)
-        *rss_start = rss_kb ();
+      sample (samples, c, cycles);
       if (!quiet && (c + 1) % MAX (cycles / 10, 1) == 0)
         printf ("progress phase=window cycle=%d rss_kb=%ld\n", c + 1, rss_kb ());
     }
-  *rss_end = rss_kb ();
-  return TRUE;
+  printf ("windows_alive=%d\n", alive);
+  return alive == 0;
 }
 #endif
 
 static gboolean
-report (const char *phase, int cycles, long start, long end, double max_kb)
+report (const char *phase, int cycles, const Samples *samples, double max_kb)
 {
-  int counted = cycles - MAX (cycles / 20, 1);
-  double per = counted > 0 ? (double) (end - start) / counted : 0.0;
+  const double *y = (const double *) samples->rss->data;
+  guint n = samples->rss->len;
+  double mx = 0, my = 0, sxy = 0, sxx = 0, lo = G_MAXDOUBLE, hi = 0, slope;
 
-  printf ("phase=%s cycles=%d rss_start_kb=%ld rss_end_kb=%ld growth_kb=%ld "
-          "growth_per_cycle_kb=%.2f\n", phase, cycles, start, end, end - start, per);
-  if (per > max_kb)
+  if (n < 2)
     {
-      fprintf (stderr, "bench-soak: %s: the resident set grew by %.2f KiB per cycle "
-               "(limit %.2f)\n", phase, per, max_kb);
+      printf ("phase=%s cycles=%d too few cycles to measure\n", phase, cycles);
+      return TRUE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      mx += i;
+      my += y[i];
+      lo = MIN (lo, y[i]);
+      hi = MAX (hi, y[i]);
+    }
+  mx /= n;
+  my /= n;
+  for (guint i = 0; i < n; i++)
+    {
+      sxy += (i - mx) * (y[i] - my);
+      sxx += (i - mx) * (i - mx);
+    }
+  slope = sxy / sxx;
+  printf ("phase=%s cycles=%d rss_start_kb=%.0f rss_end_kb=%.0f rss_min_kb=%.0f rss_max_kb=%.0f "
+          "growth_per_cycle_kb=%.2f\n", phase, cycles, y[0], y[n - 1], lo, hi, slope);
+  if (slope > max_kb)
+    {
+      fprintf (stderr, "bench-soak: %s: the resident set grows by %.2f KiB per cycle "
+               "(limit %.2f)\n", phase, slope, max_kb);
       return FALSE;
     }
   return TRUE;
@@ -263,10 +325,12 @@ main (int argc, char **argv)
         max_kb = g_ascii_strtod (argv[++i], NULL);
       else if (g_str_equal (argv[i], "--quiet"))
         quiet = TRUE;
+      else if (g_str_equal (argv[i], "--instances"))
+        instances = TRUE;
       else
         {
           fprintf (stderr, "usage: bench-soak [--cycles N] [--windows N] [--max-growth-kb K] "
-                   "[--quiet]\n");
+                   "[--quiet] [--instances]\n");
           return 2;
         }
     }
@@ -274,18 +338,19 @@ main (int argc, char **argv)
   if (cycles > 0)
     {
       int by_status[LB_N_RUN_STATUSES] = { 0 };
-      long start = -1, end = -1;
+      Samples samples = { g_array_new (FALSE, FALSE, sizeof (double)) };
 
-      ok &= train_cycles (cycles, by_status, &start, &end);
+      ok &= train_cycles (cycles, by_status, &samples);
       printf ("runs cancelled=%d completed=%d\n", by_status[LB_RUN_CANCELLED],
               by_status[LB_RUN_COMPLETED]);
-      ok &= report ("train", cycles, start, end, max_kb);
+      ok &= report ("train", cycles, &samples, max_kb);
+      g_array_unref (samples.rss);
     }
 
 #ifdef LB_SOAK_WINDOW
   if (windows > 0)
     {
-      long start = -1, end = -1;
+      Samples samples = { g_array_new (FALSE, FALSE, sizeof (double)) };
 
       /* no accessibility bus under Xvfb */
       g_setenv ("GTK_A11Y", "none", TRUE);
@@ -296,8 +361,11 @@ main (int argc, char **argv)
           return ok ? 77 : 1;
         }
       adw_init ();
-      ok &= window_cycles (windows, &start, &end);
-      ok &= report ("window", windows, start, end, max_kb);
+      ok &= window_cycles (windows, &samples);
+      ok &= report ("window", windows, &samples, max_kb);
+      if (instances)
+        list_instances (G_TYPE_OBJECT, 0);
+      g_array_unref (samples.rss);
     }
 #else
   if (windows > 0 && !quiet)

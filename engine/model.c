@@ -46,10 +46,11 @@ struct _LbModel
   int           *dy_from;
 
   /* parallel parts (see "parallel parts" below) */
-  int            n_parts;       /* parts the buffers are reserved for */
+  int            n_parts;       /* threads the buffers are reserved for (the caller's too) */
+  int            n_chunks;      /* pieces of a full batch the threads share */
   int            asked_parts;   /* model_parts () when they were reserved */
-  float         *part_grads;    /* (n_parts − 1) × n_params: the gradients of parts 1 … */
-  LbWorkers     *workers;       /* n_parts − 1 threads; NULL for one part */
+  float         *part_grads;    /* (n_chunks − 1) × n_params: the gradients of pieces 1 … */
+  LbWorkers     *workers;       /* n_parts − 1 threads; NULL for one */
 };
 
 /* ---- config ------------------------------------------------------------------------ */
@@ -352,6 +353,7 @@ release_batch_buffers (LbModel *model)
   g_clear_pointer (&model->workers, workers_free);
   model->max_batch = 0;
   model->n_parts = 0;
+  model->n_chunks = 0;
   model->asked_parts = 0;
 }
 
@@ -434,13 +436,16 @@ lb_model_output_activation (LbModel *model)
  *
  * A training step of a small model is many short loops (im2col, GEMMs of a few thousand rows,
  * bias, activations, pooling) that BLAS's own threads can only partly share. So a model whose
- * layers all work sample by sample splits each batch into n_parts contiguous parts, one per
- * thread (the caller's and n_parts − 1 workers of its own), and runs the whole forward pass,
- * or the whole backward pass, of each part on its thread with single-threaded BLAS: two
- * wake-ups per step instead of one per loop, and every loop shared. Each part writes its rows
- * of the activations and gradients; per-sample scratch of a layer lives at the part's offset
- * (LbPass.offset); parameter gradients go to one vector per part, summed in a fixed order at
- * the end of backward, so results are bit-identical from run to run for a thread count.
+ * layers all work sample by sample splits each batch into contiguous parts ("chunks": one or
+ * two per thread) and runs the whole forward pass, or the whole backward pass, of a chunk on
+ * one thread (the caller's or one of n_parts − 1 workers of its own) with single-threaded
+ * BLAS: two wake-ups per step instead of one per loop, and every loop shared. The threads
+ * take the chunks in turn from a counter, so that when the machine is busy and a thread is
+ * descheduled, the others do its share. Each chunk writes its rows of the activations and
+ * gradients; per-sample scratch of a layer lives at the chunk's offset (LbPass.offset);
+ * parameter gradients go to one vector per chunk, summed in chunk order at the end of
+ * backward, so results are bit-identical from run to run for a thread count, whichever thread
+ * ran which chunk.
  * BatchNormalization needs the statistics of the whole batch: a model with it runs as one
  * part and lets BLAS use the threads instead. */
 
@@ -630,6 +635,26 @@ model_splits_batches (LbModel *model)
   return TRUE;
 }
 
+/* Two chunks per thread when a step does much more work than summing one more gradient
+ * vector costs (the convnet: ~4000 FLOPs per parameter per step), else one (the MLP, whose
+ * 400k parameters would make the sum a fifth of its step). */
+static int
+chunks_per_thread (LbModel *model, int max_batch)
+{
+  double flops = 0.0;
+
+  for (int i = 0; i < model->n_layers; i++)
+    {
+      LbLayer *l = model->layers[i];
+
+      if (l->n_params > 0 && l->params[0].trainable)
+        flops += 2.0 * (double) l->params[0].size
+                 * (l->config.kind == LB_LAYER_CONV2D
+                      ? (double) l->out_shape.dims[0] * l->out_shape.dims[1] : 1.0);
+    }
+  return flops * max_batch >= 2000.0 * (double) MAX (model->n_params, 1) ? 2 : 1;
+}
+
 /* the parts a model uses with the run's thread count */
 static int
 model_parts (LbModel *model)
@@ -691,14 +716,15 @@ plan_backward (LbModel *model)
 
 /* ---- batch buffers ---------------------------------------------------------------------- */
 
-/* dbuf: floats of one part's region of each gradient buffer; ws: of one part's workspace */
-static size_t dbuf_part_floats (size_t row, int batch, int parts);
+/* For batches split in `chunks`: dbuf: floats of one thread's region of each gradient buffer
+ * (a thread runs one chunk at a time); ws: of one thread's workspace */
+static size_t dbuf_part_floats (size_t row, int batch, int chunks);
 
 static void
-batch_needs (LbModel *model, int max_batch, int parts, size_t *acts, size_t *dbuf, size_t *ws)
+batch_needs (LbModel *model, int max_batch, int chunks, size_t *acts, size_t *dbuf, size_t *ws)
 {
   size_t in = lb_shape_size (&model->config->input_shape);
-  int part_batch = (max_batch + parts - 1) / parts;
+  int part_batch = (max_batch + chunks - 1) / chunks;
 
   *acts = 0;
   *dbuf = in;
@@ -715,15 +741,15 @@ batch_needs (LbModel *model, int max_batch, int parts, size_t *acts, size_t *dbu
         *ws = MAX (*ws, layer->klass->workspace_size (layer, part_batch));
     }
   *acts *= (size_t) max_batch;
-  *dbuf = dbuf_part_floats (*dbuf, max_batch, parts);
+  *dbuf = dbuf_part_floats (*dbuf, max_batch, chunks);
   /* each part's workspace starts on a cache line */
   *ws = (*ws + 15) / 16 * 16;
 }
 
 static size_t
-dbuf_part_floats (size_t row, int batch, int parts)
+dbuf_part_floats (size_t row, int batch, int chunks)
 {
-  int part_batch = (batch + parts - 1) / parts;
+  int part_batch = (batch + chunks - 1) / chunks;
 
   /* each part's region starts on a cache line */
   return (row * (size_t) part_batch + 15) / 16 * 16;
@@ -737,7 +763,7 @@ ensure_dbuf (LbModel *model, int batch)
 
   if (batch <= model->dbuf_batch)
     return TRUE;
-  part = dbuf_part_floats (model->dbuf_row, batch, model->n_parts);
+  part = dbuf_part_floats (model->dbuf_row, batch, model->n_chunks);
   lb_free_floats (model->dbuf[0]);
   lb_free_floats (model->dbuf[1]);
   model->dbuf[0] = lb_alloc_floats (part * model->n_parts);
@@ -752,9 +778,10 @@ static guint64
 memory_estimate (LbModel *model, int max_batch, int parts)
 {
   size_t acts, dbuf, ws;
+  int chunks = parts > 1 ? parts * chunks_per_thread (model, max_batch) : 1;
 
-  batch_needs (model, max_batch, parts, &acts, &dbuf, &ws);
-  return ((guint64) model->n_params * (4 + (parts - 1)) + model->n_state + acts
+  batch_needs (model, max_batch, chunks, &acts, &dbuf, &ws);
+  return ((guint64) model->n_params * (4 + (chunks - 1)) + model->n_state + acts
           + ((guint64) 2 * dbuf + ws) * parts) * sizeof (float);
 }
 
@@ -769,7 +796,7 @@ lb_model_reserve (LbModel *model, int max_batch, GError **error)
 {
   size_t acts, dbuf, ws;
   guint64 need, limit;
-  int asked, parts;
+  int asked, parts, chunks;
 
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (max_batch > 0, FALSE);
@@ -801,7 +828,8 @@ lb_model_reserve (LbModel *model, int max_batch, GError **error)
       if (parts == 1)
         g_clear_pointer (&model->workers, workers_free);
     }
-  batch_needs (model, max_batch, parts, &acts, &dbuf, &ws);
+  chunks = parts > 1 ? parts * chunks_per_thread (model, max_batch) : 1;
+  batch_needs (model, max_batch, chunks, &acts, &dbuf, &ws);
   model->dbuf_row = 0;
   for (int i = 0; i < model->n_layers; i++)
     model->dbuf_row = MAX (model->dbuf_row, lb_shape_size (&model->layers[i]->out_shape));
@@ -822,9 +850,9 @@ lb_model_reserve (LbModel *model, int max_batch, GError **error)
   model->workspace_size = ws;
   if (!model->workspace)
     goto oom;
-  if (parts > 1)
+  if (chunks > 1)
     {
-      model->part_grads = lb_alloc_floats (model->n_params * (size_t) (parts - 1));
+      model->part_grads = lb_alloc_floats (model->n_params * (size_t) (chunks - 1));
       if (model->part_grads == NULL)
         goto oom;
     }
@@ -843,6 +871,7 @@ lb_model_reserve (LbModel *model, int max_batch, GError **error)
   model->max_batch = max_batch;
   model->asked_parts = asked;
   model->n_parts = parts;
+  model->n_chunks = chunks;
   plan_backward (model);
   return TRUE;
 
@@ -858,7 +887,8 @@ oom:
 typedef struct
 {
   LbModel            *model;
-  int                 parts;        /* ≤ model->n_parts: parts with samples */
+  int                 chunks;       /* ≤ model->n_chunks, ≤ batch */
+  gint                next;         /* the next chunk to take */
   int                 batch;
   const float        *x;            /* NULL with sparse rows */
   const LbSparseRows *sx;
@@ -871,21 +901,31 @@ typedef struct
 } Job;
 
 static inline void
-part_bounds (const Job *job, int part, int *b0, int *b1)
+chunk_bounds (const Job *job, int chunk, int *b0, int *b1)
 {
-  *b0 = (int) ((gint64) job->batch * part / job->parts);
-  *b1 = (int) ((gint64) job->batch * (part + 1) / job->parts);
+  *b0 = (int) ((gint64) job->batch * chunk / job->chunks);
+  *b1 = (int) ((gint64) job->batch * (chunk + 1) / job->chunks);
 }
 
+/* the next chunk for a thread to run, or −1 */
+static inline int
+take_chunk (Job *job)
+{
+  int c = g_atomic_int_add (&job->next, 1);
+
+  return c < job->chunks ? c : -1;
+}
+
+/* the pass of chunk `chunk` run by thread `part` */
 static void
-init_pass (const Job *job, int part, LbPass *pass, LbRng *rng)
+init_pass (const Job *job, int part, int chunk, LbPass *pass, LbRng *rng)
 {
   LbModel *model = job->model;
 
   memset (pass, 0, sizeof *pass);
   pass->training = job->training;
   pass->workspace = model->workspace + model->workspace_size * (size_t) part;
-  pass->grads = part > 0 ? model->part_grads + model->n_params * (size_t) (part - 1) : NULL;
+  pass->grads = chunk > 0 ? model->part_grads + model->n_params * (size_t) (chunk - 1) : NULL;
   *rng = job->rng;
   pass->rng = job->has_rng ? rng : NULL;
 }
@@ -925,21 +965,24 @@ forward_part (gpointer data, int part)
 {
   Job *job = data;
   LbModel *model = job->model;
-  int b0, b1;
+  int b0, b1, chunk;
   LbRng rng;
   LbPass pass;
 
-  if (part >= job->parts)
-    return;
-  init_pass (job, part, &pass, &rng);
-  part_bounds (job, part, &b0, &b1);
-  for (int i = 0; i < model->n_layers; i++)
-    forward_layer (job, &pass, i, b0, b1 - b0);
-  if (part == 0)
-    job->rng_end = rng;
+  while ((chunk = take_chunk (job)) >= 0)
+    {
+      init_pass (job, part, chunk, &pass, &rng);
+      chunk_bounds (job, chunk, &b0, &b1);
+      for (int i = 0; i < model->n_layers; i++)
+        forward_layer (job, &pass, i, b0, b1 - b0);
+      /* every chunk draws alike: keep one's end state */
+      if (chunk == 0)
+        job->rng_end = rng;
+    }
 }
 
-/* backward of layer i over the samples [b0, b0 + n) of part `part`, which starts at pb0 */
+/* backward of layer i over the samples [b0, b0 + n) of the chunk that starts at pb0, on
+ * thread `part` (whose region of the gradient buffers it uses) */
 static void
 backward_layer (const Job *job, LbPass *pass, int part, int pb0, int i, int b0, int n)
 {
@@ -991,28 +1034,30 @@ backward_part (gpointer data, int part)
   LbModel *model = job->model;
   LbRng rng;
   LbPass pass;
+  int chunk;
 
-  if (part < job->parts)
+  while ((chunk = take_chunk (job)) >= 0)
     {
       int b0, b1;
 
-      init_pass (job, part, &pass, &rng);
+      init_pass (job, part, chunk, &pass, &rng);
       pass.rng = NULL;
-      part_bounds (job, part, &b0, &b1);
+      chunk_bounds (job, chunk, &b0, &b1);
       for (int i = model->n_layers - 1; i >= 0; i--)
         backward_layer (job, &pass, part, b0, i, b0, b1 - b0);
     }
 
-  if (job->parts > 1)
+  if (job->chunks > 1)
     {
-      /* dL/dθ = Σ over the parts, in part order; each thread sums a slice */
+      /* dL/dθ = Σ over the chunks, in chunk order; each thread sums a slice */
       size_t n = model->n_params;
-      int threads = model->workers->n + 1;
+      int threads = model->workers != NULL ? model->workers->n + 1 : 1;
       size_t lo = n * (size_t) part / (size_t) threads;
       size_t hi = n * (size_t) (part + 1) / (size_t) threads;
 
-      workers_barrier (model->workers);
-      for (int p = 1; p < job->parts; p++)
+      if (model->workers != NULL)
+        workers_barrier (model->workers);
+      for (int p = 1; p < job->chunks; p++)
         {
           const float *g = model->part_grads + n * (size_t) (p - 1);
 
@@ -1027,7 +1072,8 @@ run_job (LbModel *model, Job *job, PartFunc func)
 {
   /* BLAS gets the threads only when the model does not split batches */
   lb_gemm_set_blas_threads (model->n_parts > 1 ? 1 : 0);
-  if (job->parts > 1)
+  g_atomic_int_set (&job->next, 0);
+  if (job->chunks > 1 && model->workers != NULL)
     workers_run (model->workers, func, job);
   else
     func (job, 0);
@@ -1040,7 +1086,7 @@ forward (LbModel *model, const float *x, const LbSparseRows *sx, int batch, gboo
   Job job = { 0 };
 
   job.model = model;
-  job.parts = MIN (model->n_parts, batch);
+  job.chunks = MIN (model->n_chunks, batch);
   job.batch = batch;
   job.x = x;
   job.sx = sx;
@@ -1063,7 +1109,7 @@ backward (LbModel *model, const float *x, const LbSparseRows *sx, const float *d
   Job job = { 0 };
 
   job.model = model;
-  job.parts = MIN (model->n_parts, model->last_batch);
+  job.chunks = MIN (model->n_chunks, model->last_batch);
   job.batch = model->last_batch;
   job.x = x;
   job.sx = sx;
