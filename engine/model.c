@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fpenv.h"
 #include "gemm.h"
 #include "lb-error.h"
 #include "model.h"
@@ -468,6 +469,7 @@ struct _LbWorkers
   gboolean   quit;
   PartFunc   func;
   gpointer   data;
+  LbFpMode   fp_mode;      /* the caller's floating-point mode, for the job */
 };
 
 typedef struct
@@ -513,6 +515,7 @@ worker_main (gpointer data)
       if (gen == seen)
         break;   /* quit */
       seen = gen;
+      lb_fp_restore (w->fp_mode);
       w->func (w->data, part);
       if (g_atomic_int_dec_and_test (&w->pending))
         {
@@ -579,6 +582,9 @@ workers_run (LbWorkers *w, PartFunc func, gpointer data)
 {
   w->func = func;
   w->data = data;
+  /* the workers compute as the caller does (flush-to-zero while training: fpenv.h), so that
+   * a result does not depend on which thread ran it */
+  w->fp_mode = lb_fp_get_mode ();
   g_atomic_int_set (&w->pending, w->n);
   g_mutex_lock (&w->lock);
   g_atomic_int_inc (&w->generation);
@@ -1174,6 +1180,51 @@ lb_model_backward (LbModel *model, const float *x, const float *dout, gboolean f
   g_return_if_fail (model->last_batch > 0);
 
   backward (model, x, NULL, dout, fused, dx);
+}
+
+/* ---- parameter slices ------------------------------------------------------------------ */
+
+#define MIN_SLICE 16384   /* floats: below this a thread's wake-up costs more than it saves */
+
+typedef struct
+{
+  LbModel     *model;
+  LbSliceFunc  func;
+  gpointer     data;
+  int          threads;
+} SliceJob;
+
+static void
+slice_part (gpointer data, int part)
+{
+  SliceJob *job = data;
+  size_t n = job->model->n_params;
+  /* bounds on multiples of 16 floats (64 bytes), so that no cache line is written by two */
+  size_t lo = n * (size_t) part / (size_t) job->threads / 16 * 16;
+  size_t hi = part + 1 == job->threads ? n : n * (size_t) (part + 1) / (size_t) job->threads / 16 * 16;
+
+  if (lo < hi)
+    job->func (job->data, lo, hi);
+}
+
+void
+lb_model_for_param_slices (LbModel *model, LbSliceFunc func, gpointer data)
+{
+  SliceJob job = { model, func, data, 1 };
+
+  g_return_if_fail (model != NULL && func != NULL);
+
+  if (model->workers != NULL && model->n_params >= 2 * MIN_SLICE)
+    {
+      job.threads = (int) MIN ((size_t) model->workers->n + 1, model->n_params / MIN_SLICE);
+      if (job.threads == model->workers->n + 1)
+        {
+          workers_run (model->workers, slice_part, &job);
+          return;
+        }
+    }
+  job.threads = 1;
+  slice_part (&job, 0);
 }
 
 void

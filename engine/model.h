@@ -113,6 +113,13 @@ void      lb_model_backward      (LbModel *model, const float *x, const float *d
 void      lb_model_backward_sparse (LbModel *model, const LbSparseRows *x, const float *dout,
                                     gboolean fused);
 
+/* func (data, lo, hi) over disjoint slices [lo, hi) that cover the trainable parameters
+ * 0 … lb_model_n_trainable (), shared by the model's threads when it has them and the vector
+ * is long enough to be worth it (the optimizer's update: lb_optimizer_step_slice ()). Slices
+ * start on cache lines. Returns when all are done. */
+typedef void (*LbSliceFunc) (gpointer data, size_t lo, size_t hi);
+void      lb_model_for_param_slices (LbModel *model, LbSliceFunc func, gpointer data);
+
 /* the kernel regularizers: total penalty, and its gradient added to the grads */
 double    lb_model_penalty       (LbModel *model);
 void      lb_model_add_penalty_grad (LbModel *model);

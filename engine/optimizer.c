@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "gemm.h"
 #include "optimizer.h"
 #include "tensor.h"
 
@@ -152,14 +153,14 @@ lb_optimizer_reset (LbOptimizer *opt)
 
 /* ---- kernels ----------------------------------------------------------------------------- */
 
-static void
+LB_HOT_LOOPS static void
 sgd_plain (float *restrict w, const float *restrict g, size_t n, float lr)
 {
   for (size_t i = 0; i < n; i++)
     w[i] -= lr * g[i];
 }
 
-static void
+LB_HOT_LOOPS static void
 sgd_momentum (float *restrict w, const float *restrict g, float *restrict v, size_t n,
               float lr, float m)
 {
@@ -172,7 +173,7 @@ sgd_momentum (float *restrict w, const float *restrict g, float *restrict v, siz
     }
 }
 
-static void
+LB_HOT_LOOPS static void
 sgd_nesterov (float *restrict w, const float *restrict g, float *restrict v, size_t n,
               float lr, float m)
 {
@@ -186,7 +187,7 @@ sgd_nesterov (float *restrict w, const float *restrict g, float *restrict v, siz
     }
 }
 
-static void
+LB_HOT_LOOPS static void
 rmsprop (float *restrict w, const float *restrict g, float *restrict a, size_t n,
          float lr, float rho, float eps)
 {
@@ -202,7 +203,7 @@ rmsprop (float *restrict w, const float *restrict g, float *restrict a, size_t n
     }
 }
 
-static void
+LB_HOT_LOOPS static void
 adam (float *restrict w, const float *restrict g, float *restrict m, float *restrict v,
       size_t n, float lr_t, float beta_1, float beta_2, float eps)
 {
@@ -222,27 +223,32 @@ adam (float *restrict w, const float *restrict g, float *restrict m, float *rest
 }
 
 void
-lb_optimizer_step (LbOptimizer *opt, float *w, const float *g)
+lb_optimizer_step_slice (LbOptimizer *opt, float *w, const float *g, size_t lo, size_t hi)
 {
   const LbOptimizerConfig *c;
+  size_t n;
 
   g_return_if_fail (opt != NULL);
-  g_return_if_fail (opt->n == 0 || (w != NULL && g != NULL));
+  g_return_if_fail (lo <= hi && hi <= opt->n);
+  g_return_if_fail (lo == hi || (w != NULL && g != NULL));
 
   c = &opt->config;
+  n = hi - lo;
+  w += lo;
+  g += lo;
   switch (c->kind)
     {
     case LB_OPTIMIZER_SGD:
       if (opt->n_slots == 0)
-        sgd_plain (w, g, opt->n, c->learning_rate);
+        sgd_plain (w, g, n, c->learning_rate);
       else if (c->nesterov)
-        sgd_nesterov (w, g, opt->slots[0], opt->n, c->learning_rate, c->momentum);
+        sgd_nesterov (w, g, opt->slots[0] + lo, n, c->learning_rate, c->momentum);
       else
-        sgd_momentum (w, g, opt->slots[0], opt->n, c->learning_rate, c->momentum);
+        sgd_momentum (w, g, opt->slots[0] + lo, n, c->learning_rate, c->momentum);
       break;
 
     case LB_OPTIMIZER_RMSPROP:
-      rmsprop (w, g, opt->slots[0], opt->n, c->learning_rate, c->rho, c->epsilon);
+      rmsprop (w, g, opt->slots[0] + lo, n, c->learning_rate, c->rho, c->epsilon);
       break;
 
     case LB_OPTIMIZER_ADAM:
@@ -251,7 +257,7 @@ lb_optimizer_step (LbOptimizer *opt, float *w, const float *g)
         double lr_t = c->learning_rate * sqrt (1.0 - pow (c->beta_2, t))
                       / (1.0 - pow (c->beta_1, t));
 
-        adam (w, g, opt->slots[0], opt->slots[1], opt->n, (float) lr_t,
+        adam (w, g, opt->slots[0] + lo, opt->slots[1] + lo, n, (float) lr_t,
               c->beta_1, c->beta_2, c->epsilon);
       }
       break;
@@ -260,7 +266,23 @@ lb_optimizer_step (LbOptimizer *opt, float *w, const float *g)
     default:
       g_assert_not_reached ();
     }
+}
+
+void
+lb_optimizer_step_end (LbOptimizer *opt)
+{
+  g_return_if_fail (opt != NULL);
+
   opt->iterations++;
+}
+
+void
+lb_optimizer_step (LbOptimizer *opt, float *w, const float *g)
+{
+  g_return_if_fail (opt != NULL);
+
+  lb_optimizer_step_slice (opt, w, g, 0, opt->n);
+  lb_optimizer_step_end (opt);
 }
 
 uint64_t

@@ -52,6 +52,12 @@ const LbOptimizerConfig *lb_optimizer_get_config (LbOptimizer *opt);
 void         lb_optimizer_reset (LbOptimizer *opt);              /* zero slots and step */
 /* one update of w (n_params floats) from g */
 void         lb_optimizer_step  (LbOptimizer *opt, float *w, const float *g);
+/* The same update shared by threads: lb_optimizer_step_slice () of disjoint ranges [lo, hi)
+ * that cover 0 … n_params (each element's update depends on that element only, so the result
+ * is lb_optimizer_step ()'s, bit for bit), then lb_optimizer_step_end () once. */
+void         lb_optimizer_step_slice (LbOptimizer *opt, float *w, const float *g,
+                                      size_t lo, size_t hi);
+void         lb_optimizer_step_end   (LbOptimizer *opt);
 uint64_t     lb_optimizer_get_iterations (LbOptimizer *opt);
 
 /* Slots, for saving/restoring optimizer state: n_slots vectors of n_params floats each

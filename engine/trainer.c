@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fpenv.h"
 #include "gemm.h"
 #include "lb-error.h"
 #include "trainer.h"
@@ -696,8 +697,18 @@ keep_best (LbTrainer *t, int epoch, double value)
   t->best_epoch = epoch;
 }
 
-LbHistory *
-lb_trainer_fit (LbTrainer *t, const LbDataView *train_in, const LbDataView *val_in, GError **error)
+/* the optimizer's update of the parameters [lo, hi), on one of the model's threads */
+static void
+optimizer_slice (gpointer data, size_t lo, size_t hi)
+{
+  LbTrainer *t = data;
+
+  lb_optimizer_step_slice (t->optimizer, lb_model_params (t->model), lb_model_grads (t->model),
+                           lo, hi);
+}
+
+static LbHistory *
+fit (LbTrainer *t, const LbDataView *train_in, const LbDataView *val_in, GError **error)
 {
   LbModel *model = t->model;
   const LbCompileConfig *compile = &t->compile;
@@ -880,7 +891,8 @@ lb_trainer_fit (LbTrainer *t, const LbDataView *train_in, const LbDataView *val_
             lb_model_backward (model, t->x, t->dout, fused, NULL);
           if (has_penalty)
             lb_model_add_penalty_grad (model);
-          lb_optimizer_step (t->optimizer, lb_model_params (model), lb_model_grads (model));
+          lb_model_for_param_slices (model, optimizer_slice, t);
+          lb_optimizer_step_end (t->optimizer);
 
           seen += count;
           sum_data += data_loss * count;
@@ -983,4 +995,14 @@ lb_trainer_fit (LbTrainer *t, const LbDataView *train_in, const LbDataView *val_
 
 done:
   return g_steal_pointer (&history);
+}
+
+LbHistory *
+lb_trainer_fit (LbTrainer *t, const LbDataView *train_in, const LbDataView *val_in, GError **error)
+{
+  LbFpMode mode = lb_fp_flush_denormals ();
+  LbHistory *history = fit (t, train_in, val_in, error);
+
+  lb_fp_restore (mode);
+  return history;
 }

@@ -587,6 +587,53 @@ test_large_vector (void)
     }
 }
 
+/* lb_optimizer_step_slice () over ranges cut at other places each step (as threads share the
+ * vector), then _end (): the result of lb_optimizer_step (), bit for bit, slots and step count
+ * included */
+static void
+test_slices (void)
+{
+  enum { M = 1003, STEPS = 6 };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+
+  for (size_t k = 0; k < G_N_ELEMENTS (variants); k++)
+    {
+      LbOptimizerConfig c;
+      g_autoptr (LbOptimizer) whole = NULL, sliced = NULL;
+      g_autofree float *w1 = g_new (float, M);
+      g_autofree float *w2 = g_new (float, M);
+      g_autofree float *g = g_new (float, M);
+
+      variant_config (&variants[k], &c);
+      whole = lb_optimizer_new (&c, M);
+      sliced = lb_optimizer_new (&c, M);
+      for (int i = 0; i < M; i++)
+        w1[i] = w2[i] = (float) g_rand_double_range (rand, -1, 1);
+      for (int s = 0; s < STEPS; s++)
+        {
+          size_t lo = 0;
+
+          for (int i = 0; i < M; i++)
+            g[i] = (float) g_rand_double_range (rand, -2, 2) * (i % 7 == 0 ? 1e-30f : 1.0f);
+          lb_optimizer_step (whole, w1, g);
+          while (lo < M)
+            {
+              size_t len = (size_t) g_rand_int_range (rand, 1, 400);
+              size_t hi = MIN ((size_t) M, lo + len);
+
+              lb_optimizer_step_slice (sliced, w2, g, lo, hi);
+              lo = hi;
+            }
+          lb_optimizer_step_end (sliced);
+        }
+      g_assert_cmpuint (lb_optimizer_get_iterations (sliced), ==, STEPS);
+      g_assert_cmpmem (w1, M * sizeof (float), w2, M * sizeof (float));
+      for (int sl = 0; sl < lb_optimizer_get_n_slots (whole); sl++)
+        g_assert_cmpmem (lb_optimizer_get_slot (whole, sl), M * sizeof (float),
+                         lb_optimizer_get_slot (sliced, sl), M * sizeof (float));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -604,6 +651,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/optimizer/resume-needs-state", test_resume_needs_state);
   g_test_add_func ("/engine/optimizer/reset", test_reset);
   g_test_add_func ("/engine/optimizer/large-vector", test_large_vector);
+  g_test_add_func ("/engine/optimizer/slices", test_slices);
 
   return g_test_run ();
 }

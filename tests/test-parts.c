@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fpenv.h"
 #include "gemm.h"
 #include "model.h"
 #include "trainer.h"
@@ -450,6 +451,81 @@ test_chunks (void)
   lb_gemm_set_threads (before);
 }
 
+/* lb_model_for_param_slices () covers every parameter exactly once, shares the vector
+ * between the threads, and every thread computes in the caller's floating-point mode
+ * (denormals flushed or not: a product of 1e-30 and 1e-10 is 0 or a denormal) */
+typedef struct
+{
+  gint       *count;
+  GMutex      lock;
+  GHashTable *threads;
+  gint        flushed;
+  gint        kept;
+} SliceProbe;
+
+static void
+slice_probe (gpointer data, size_t lo, size_t hi)
+{
+  SliceProbe *p = data;
+  volatile float tiny = 1e-30f, scale = 1e-10f;
+  float product = tiny * scale;
+
+  for (size_t i = lo; i < hi; i++)
+    g_atomic_int_inc (&p->count[i]);
+  g_atomic_int_inc (product == 0.0f ? &p->flushed : &p->kept);
+  g_mutex_lock (&p->lock);
+  g_hash_table_add (p->threads, g_thread_self ());
+  g_mutex_unlock (&p->lock);
+}
+
+static void
+test_param_slices (void)
+{
+  int before = lb_gemm_get_threads ();
+  LbShape in = lb_shape_1d (300);
+  g_autoptr (LbModelConfig) c = lb_model_config_new (&in);
+  g_autoptr (LbModel) m = NULL;
+  g_autoptr (GError) error = NULL;
+  LbLayerConfig *l;
+  LbRng rng;
+  size_t np;
+
+  l = lb_model_config_append (c, LB_LAYER_DENSE);
+  l->units = 128;
+  l->activation = LB_ACTIVATION_RELU;
+  l = lb_model_config_append (c, LB_LAYER_DENSE);
+  l->units = 3;
+  lb_gemm_set_threads (2);
+  m = lb_model_new (c, &error);
+  g_assert_no_error (error);
+  lb_rng_seed (&rng, 3);
+  lb_model_init_params (m, &rng);
+  g_assert_true (lb_model_reserve (m, 64, &error));
+  np = lb_model_n_trainable (m);
+  g_assert_cmpuint (np, ==, 300 * 128 + 128 + 128 * 3 + 3);
+
+  for (int flush = 0; flush < 2; flush++)
+    {
+      SliceProbe p = { g_new0 (gint, np) };
+      LbFpMode mode = flush ? lb_fp_flush_denormals () : lb_fp_get_mode ();
+
+      g_mutex_init (&p.lock);
+      p.threads = g_hash_table_new (NULL, NULL);
+      lb_model_for_param_slices (m, slice_probe, &p);
+      lb_fp_restore (mode);
+      for (size_t i = 0; i < np; i++)
+        if (p.count[i] != 1)
+          g_error ("parameter %zu was updated %d times", i, p.count[i]);
+      g_assert_cmpuint (g_hash_table_size (p.threads), ==, 2);
+      g_assert_cmpint (flush ? p.flushed : p.kept, ==, 2);
+      g_assert_cmpint (flush ? p.kept : p.flushed, ==, 0);
+      g_hash_table_unref (p.threads);
+      g_mutex_clear (&p.lock);
+      g_free (p.count);
+    }
+  lb_gemm_set_threads (before);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -460,5 +536,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/parts/fit", test_fit_threads);
   g_test_add_func ("/engine/parts/relu-pool-fusion", test_relu_pool_fusion);
   g_test_add_func ("/engine/parts/chunks", test_chunks);
+  g_test_add_func ("/engine/parts/param-slices", test_param_slices);
   return g_test_run ();
 }
