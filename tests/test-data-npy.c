@@ -548,6 +548,41 @@ test_npz_members (void)
     }
 }
 
+/* Every name lb_npz_list_members () gives can be read, as with numpy's NpzFile: a member
+ * stored as "a.npy.npy" is listed as "a.npy" (found by the fuzzer) */
+static void
+test_npz_listed_names (void)
+{
+  static const float x[2] = { 1, -2 };
+  g_autoptr (GByteArray) xb = npy_bytes (1, "<f4", "False", "(2,)", x, 2, 4);
+  Member m[2] = {
+    { "a.npy.npy", xb->data, xb->len, 0, 0 },
+    { "b", xb->data, xb->len, 8, 0 },
+  };
+  g_autoptr (GByteArray) z = zip_bytes (m, 2, FALSE);
+  g_autofree char *path = write_file ("names.npz", z->data, z->len);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbNpz) npz = lb_npz_open (path, &error);
+  g_auto (GStrv) names = NULL;
+
+  g_assert_no_error (error);
+  names = lb_npz_list_members (npz);
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_assert_cmpstr (names[0], ==, "a.npy");
+  g_assert_cmpstr (names[1], ==, "b");
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (LbNpyArray) a = NULL;
+
+      g_assert_true (lb_npz_has_member (npz, names[i]));
+      a = lb_npz_read_member (npz, names[i], NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (a->data, 8, x, 8);
+    }
+  g_assert_true (lb_npz_has_member (npz, "a.npy.npy"));
+  g_assert_false (lb_npz_has_member (npz, "a"));
+}
+
 static void
 test_npz_object_member (void)
 {
@@ -931,6 +966,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/data/npy/refused", test_npy_refused);
   g_test_add_func ("/engine/data/npy/truncated", test_npy_truncated);
   g_test_add_func ("/engine/data/npz/members", test_npz_members);
+  g_test_add_func ("/engine/data/npz/listed-names", test_npz_listed_names);
   g_test_add_func ("/engine/data/npz/object-member", test_npz_object_member);
   g_test_add_func ("/engine/data/npz/zip-bomb", test_zip_bomb);
   g_test_add_func ("/engine/data/npz/zip-damaged", test_zip_damaged);

@@ -589,7 +589,9 @@ find_member (LbNpz *npz, const char *name)
 {
   const LbZipEntry *e = lb_zip_find (npz->zip, name);
 
-  if (e == NULL && !g_str_has_suffix (name, ".npy"))
+  /* as numpy's NpzFile: the name as stored, else the name listed (without ".npy"), which for
+   * a member "a.npy.npy" is "a.npy" */
+  if (e == NULL)
     {
       g_autofree char *full = g_strconcat (name, ".npy", NULL);
       e = lb_zip_find (npz->zip, full);
